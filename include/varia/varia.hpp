@@ -1,0 +1,4 @@
+// Umbrella header: includes every public part of varia.
+#pragma once
+
+#include <varia/version.hpp>
