@@ -7,7 +7,7 @@ target_compile_options(
   varia_project_options
   INTERFACE -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
             -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-            -Wnull-dereference -Wdouble-promotion -Wimplicit-fallthrough)
+            -Wdouble-promotion -Wimplicit-fallthrough)
 if(VARIA_WARNINGS_AS_ERRORS)
   target_compile_options(varia_project_options INTERFACE -Werror)
 endif()
