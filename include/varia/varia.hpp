@@ -18,3 +18,6 @@
 #include <varia/math/operands.hpp>
 #include <varia/math/distribution/bernoulli_logit.hpp>
 #include <varia/math/distribution/normal.hpp>
+#include <varia/math/reductions.hpp>
+#include <varia/ad/matrix.hpp>
+#include <varia/math/dense.hpp>

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <stdexcept>
+#include <type_traits>
 
 #include <Eigen/Core>
 
@@ -102,3 +103,23 @@ template <class T>
 concept VectorExpression = is_vector<std::remove_cvref_t<T>>::value;
 
 }  // namespace varia::ad
+
+namespace varia {
+
+namespace detail {
+template <class T>
+struct scalar_type {
+  using type = typename std::remove_cvref_t<T>::Scalar;  // an Eigen vector's element type
+};
+template <int W>
+struct scalar_type<ad::Vector<W>> {
+  using type = ad::Scalar<W>;
+};
+}  // namespace detail
+
+/// The scalar type of a model's argument: double for an Eigen vector, ad::Scalar<W> for an
+/// autodiff vector. Declare accumulators in generic model code with it.
+template <class T>
+using scalar_t = typename detail::scalar_type<std::remove_cvref_t<T>>::type;
+
+}  // namespace varia

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
-#include <stdexcept>
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -20,15 +19,13 @@ namespace varia {
 /// An argument of a fused log density: double, Eigen vector of doubles, autodiff scalar
 /// expression or autodiff vector.
 template <class T>
-concept DensityArgument =
-    std::is_arithmetic_v<std::remove_cvref_t<T>> || ad::ScalarExpression<T> ||
-    ad::VectorExpression<T> ||
-    ad::EigenDense<T>;
+concept DensityArgument = std::is_arithmetic_v<std::remove_cvref_t<T>> || ad::ScalarExpression<T> ||
+    ad::VectorExpression<T> || ad::EigenDense<T>;
 
 namespace detail {
 
 template <class T>
-constexpr int lanes_of() {
+constexpr int argument_lanes() {
   using Plain = std::remove_cvref_t<T>;
   if constexpr (ad::ScalarExpression<Plain> || ad::VectorExpression<Plain>) {
     return Plain::lanes;
@@ -53,7 +50,7 @@ constexpr bool is_vector_argument() {
 template <class... T>
 constexpr int lanes_of_all() {
   int lanes = 1;
-  ((lanes = lanes_of<T>() > lanes ? lanes_of<T>() : lanes), ...);
+  ((lanes = argument_lanes<T>() > lanes ? argument_lanes<T>() : lanes), ...);
   return lanes;
 }
 
@@ -218,8 +215,8 @@ void check_data(const char* function, const char* name, const T& argument, const
                 Predicate valid) {
   if constexpr (!is_autodiff<T>()) {
     auto fail = [&](double value, Eigen::Index index) {
-      std::string where = index < 0 ? std::string(name) : std::string(name) + "[" +
-                                                              std::to_string(index) + "]";
+      std::string where =
+          index < 0 ? std::string(name) : std::string(name) + "[" + std::to_string(index) + "]";
       throw std::domain_error(std::string(function) + ": " + where + " is " +
                               std::to_string(value) + ", but must be " + requirement);
     };
