@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang clang-format
-  libeigen3-dev catch2 libbenchmark-dev
+  libeigen3-dev catch2 libbenchmark-dev librandom123-dev
   python3 python3-numpy python3-scipy python3-matplotlib
 )
 
