@@ -42,8 +42,7 @@ struct InvLogitRule {
   static double value(double x) { return logistic_scalar(x); }
   template <class X>
   static auto value(const Eigen::ArrayBase<X>& x) {
-    const Eigen::Array<double, X::RowsAtCompileTime, X::ColsAtCompileTime> e =
-        exp_negative_abs(x);
+    const Eigen::Array<double, X::RowsAtCompileTime, X::ColsAtCompileTime> e = exp_negative_abs(x);
     return logistic_from(x, e).eval();
   }
   template <class X, class V>

@@ -51,8 +51,7 @@ TEST_CASE("normal_lpdf of doubles matches the formula") {
 }
 
 TEST_CASE("normal_lpdf gradient with scalar parameters") {
-  varia::test::expect_ad(VectorYScalarParameters{},
-                         varia::test::uniform_points(5, 30, -2.0, 2.0));
+  varia::test::expect_ad(VectorYScalarParameters{}, varia::test::uniform_points(5, 30, -2.0, 2.0));
 }
 
 TEST_CASE("normal_lpdf gradient with vector parameters") {
@@ -63,8 +62,8 @@ TEST_CASE("normal_lpdf gradient with constant parameters") {
   const Eigen::MatrixXd points = varia::test::uniform_points(4, 30, -5.0, 5.0);
   varia::test::expect_ad(StandardNormal{}, points);
   for (Eigen::Index s = 0; s < points.cols(); ++s) {
-    const auto [value, gradient] = varia::value_and_gradient(StandardNormal{},
-                                                             Eigen::VectorXd(points.col(s)));
+    const auto [value, gradient] =
+        varia::value_and_gradient(StandardNormal{}, Eigen::VectorXd(points.col(s)));
     CHECK(gradient.isApprox(-points.col(s), 1e-14));
   }
 }
@@ -73,5 +72,6 @@ TEST_CASE("normal_lpdf rejects invalid data") {
   const Eigen::Vector2d y(0.0, 1.0);
   CHECK_THROWS_WITH(varia::normal_lpdf(y, 0.0, -1.0),
                     "varia::normal_lpdf: sigma is -1.000000, but must be positive and finite");
-  CHECK_THROWS_AS(varia::normal_lpdf(Eigen::VectorXd(y), Eigen::VectorXd::Zero(3), 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(varia::normal_lpdf(Eigen::VectorXd(y), Eigen::VectorXd::Zero(3), 1.0),
+                  std::invalid_argument);
 }

@@ -41,8 +41,8 @@ auto normal_lpdf(const Y& y, const M& mu, const S& sigma) {
     const detail::Operand<W, S> sigma_operand(sigma, n);
 
     // With a constant sigma, log sigma is taken once instead of once per element.
-    const auto z = detail::evaluate_in_arena((y_operand.flat() - mu_operand.flat()) /
-                                             sigma_operand.flat());
+    const auto z =
+        detail::evaluate_in_arena((y_operand.flat() - mu_operand.flat()) / sigma_operand.flat());
     Eigen::Array<double, W, 1> value;
     if constexpr (detail::Operand<W, S>::is_constant_scalar) {
       value = detail::sum_per_lane<W>(-0.5 * z.square(), n) -
