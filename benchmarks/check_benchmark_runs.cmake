@@ -1,5 +1,7 @@
 # Runs BENCHMARK briefly and checks that it wrote a JSON file with at least one result.
 file(REMOVE "${JSON}")
+get_filename_component(json_dir "${JSON}" DIRECTORY)
+file(MAKE_DIRECTORY "${json_dir}")
 execute_process(
   COMMAND "${BENCHMARK}" --benchmark_min_time=0.001 "--benchmark_out=${JSON}"
           --benchmark_out_format=json

@@ -1,8 +1,8 @@
 // Checks that Google Benchmark is wired into the build: sums a vector with Eigen.
 #include <varia/varia.hpp>
 
-#include <Eigen/Core>
 #include <benchmark/benchmark.h>
+#include <Eigen/Core>
 
 static void eigen_sum(benchmark::State& state) {
   const Eigen::VectorXd values = Eigen::VectorXd::LinSpaced(state.range(0), 0.0, 1.0);
