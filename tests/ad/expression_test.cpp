@@ -13,8 +13,8 @@ namespace {
 struct Arithmetic {
   template <class T>
   auto operator()(const T& x) const {
-    return (x(0) + x(1)) * (x(2) - 1.5) / (2.0 + x(0) * x(0)) - x(1) / x(2) + 3.0 * x(0) -
-           (-x(2)) + (+x(1)) - 0.5;
+    return (x(0) + x(1)) * (x(2) - 1.5) / (2.0 + x(0) * x(0)) - x(1) / x(2) + 3.0 * x(0) - (-x(2)) +
+           (+x(1)) - 0.5;
   }
 };
 

@@ -33,8 +33,8 @@ struct SolveAndLogDeterminant {
 };
 
 Eigen::VectorXd parameters(unsigned seed) {
-  Eigen::VectorXd x = varia::test::uniform_points(dimension * dimension + dimension, 1, -1.0,
-                                                  1.0, seed);
+  Eigen::VectorXd x =
+      varia::test::uniform_points(dimension * dimension + dimension, 1, -1.0, 1.0, seed);
   for (Eigen::Index i = 0; i < dimension; ++i) {
     x(i * dimension + i) = 1.0 + std::abs(x(i * dimension + i));  // positive diagonal
   }

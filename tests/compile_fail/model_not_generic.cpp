@@ -1,5 +1,6 @@
 // A model written only for doubles cannot be differentiated, and the error says how to fix it.
-// expected-error: the function cannot be differentiated\. Write it as a template over its argument type
+// expected-error: the function cannot be differentiated\. Write it as a template over its argument
+// type
 #include <varia/ad/gradient.hpp>
 #include <varia/math/reductions.hpp>
 

@@ -60,8 +60,7 @@ void check_gradient(const F& f, const Eigen::VectorXd& x, double tolerance = 1e-
   CHECK(close(value, expected_value, 1e-12));
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     const double expected = finite_difference(f, x, i, step);
-    INFO("coordinate " << i << ": gradient " << gradient(i) << ", finite difference "
-                       << expected);
+    INFO("coordinate " << i << ": gradient " << gradient(i) << ", finite difference " << expected);
     CHECK(close(gradient(i), expected, tolerance));
   }
 }

@@ -21,7 +21,7 @@ class Arena {
   Arena& operator=(const Arena&) = delete;
   ~Arena() {
     for (Block& block : blocks_) {
-      ::operator delete(block.data, std::align_val_t{alignment});
+      ::operator delete (block.data, std::align_val_t{alignment});
     }
   }
 
@@ -49,7 +49,7 @@ class Arena {
     if (blocks_.size() > 1) {
       const std::size_t total = capacity();
       for (Block& block : blocks_) {
-        ::operator delete(block.data, std::align_val_t{alignment});
+        ::operator delete (block.data, std::align_val_t{alignment});
       }
       blocks_.clear();
       add_block(total);
@@ -78,7 +78,7 @@ class Arena {
   }
 
   void add_block(std::size_t size) {
-    auto* data = static_cast<std::byte*>(::operator new(size, std::align_val_t{alignment}));
+    auto* data = static_cast<std::byte*>(::operator new (size, std::align_val_t{alignment}));
     blocks_.push_back(Block{data, size});
   }
 

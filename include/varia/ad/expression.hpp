@@ -170,25 +170,25 @@ auto make_binary(const L& left, const R& right) {
 }  // namespace detail
 
 template <ScalarOperand L, ScalarOperand R>
-  requires AnyScalarExpression<L, R>
+requires AnyScalarExpression<L, R>
 auto operator+(const L& left, const R& right) {
   return detail::make_binary<detail::AddRule>(left, right);
 }
 
 template <ScalarOperand L, ScalarOperand R>
-  requires AnyScalarExpression<L, R>
+requires AnyScalarExpression<L, R>
 auto operator-(const L& left, const R& right) {
   return detail::make_binary<detail::SubtractRule>(left, right);
 }
 
 template <ScalarOperand L, ScalarOperand R>
-  requires AnyScalarExpression<L, R>
+requires AnyScalarExpression<L, R>
 auto operator*(const L& left, const R& right) {
   return detail::make_binary<detail::MultiplyRule>(left, right);
 }
 
 template <ScalarOperand L, ScalarOperand R>
-  requires AnyScalarExpression<L, R>
+requires AnyScalarExpression<L, R>
 auto operator/(const L& left, const R& right) {
   return detail::make_binary<detail::DivideRule>(left, right);
 }
@@ -237,6 +237,8 @@ Lanes<std::remove_cvref_t<E>::lanes> value_of(const E& expression) {
   return Scalar<std::remove_cvref_t<E>::lanes>(expression).value();
 }
 
-inline double value_of(double x) { return x; }
+inline double value_of(double x) {
+  return x;
+}
 
 }  // namespace varia::ad

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -29,10 +29,10 @@ concept DifferentiableWithLanes = requires(const F& f, const ad::Vector<W>& x) {
 /// writes the gradient (resized by the caller to x.size()). Use it for log densities with
 /// gradients from another autodiff system or a C API.
 template <class F>
-concept HasValueAndGradient =
-    requires(const F& f, const Eigen::VectorXd& x, Eigen::VectorXd& gradient) {
-      { f.value_and_gradient(x, gradient) } -> std::convertible_to<double>;
-    };
+concept HasValueAndGradient = requires(const F& f, const Eigen::VectorXd& x,
+                                       Eigen::VectorXd& gradient) {
+  { f.value_and_gradient(x, gradient) } -> std::convertible_to<double>;
+};
 
 namespace detail {
 

@@ -13,7 +13,8 @@ using Lanes = Eigen::Array<double, W, 1>;
 /// Storage of an n-vector with W lanes: n rows, one column per lane, row-major so that the
 /// lanes of one element are contiguous. With W = 1 it is a plain column vector.
 template <int W>
-using LaneBlock = Eigen::Matrix<double, Eigen::Dynamic, W, (W == 1 ? Eigen::ColMajor : Eigen::RowMajor)>;
+using LaneBlock =
+    Eigen::Matrix<double, Eigen::Dynamic, W, (W == 1 ? Eigen::ColMajor : Eigen::RowMajor)>;
 
 /// Lane width used by the batched gradient drivers.
 inline constexpr int default_lane_width = 16;
@@ -27,11 +28,15 @@ void accept_array_base(const Eigen::ArrayBase<Derived>&);
 
 /// An Eigen array object (array, block or map of one, or array expression).
 template <class T>
-concept EigenArray = requires(const T& x) { detail::accept_array_base(x); };
+concept EigenArray = requires(const T& x) {
+  detail::accept_array_base(x);
+};
 
 /// An Eigen dense object (matrix, array, block, map or expression).
 template <class T>
-concept EigenDense = requires(const T& x) { detail::accept_dense_base(x); };
+concept EigenDense = requires(const T& x) {
+  detail::accept_dense_base(x);
+};
 
 namespace detail {
 

@@ -94,8 +94,7 @@ Vector<W> solve_lower_triangular(const Matrix& lower, const Vector<W>& b) {
     lower.value().transpose().template triangularView<Eigen::Upper>().solveInPlace(adjoint_b);
     b.adjoint() += adjoint_b;
     auto lower_adjoint = lower.adjoint();
-    lower_adjoint.template triangularView<Eigen::Lower>() -=
-        adjoint_b * result.value().transpose();
+    lower_adjoint.template triangularView<Eigen::Lower>() -= adjoint_b * result.value().transpose();
   });
   return result;
 }

@@ -76,8 +76,8 @@ class Scalar {
 
   /// Evaluates the expression and records it on the tape as one node.
   template <ScalarExpression E>
-    requires(!std::same_as<std::remove_cvref_t<E>, Scalar>)
-  Scalar(const E& expression) {  // NOLINT(google-explicit-constructor): expressions fuse here
+  requires(!std::same_as<std::remove_cvref_t<E>, Scalar>)
+      Scalar(const E& expression) {  // NOLINT(google-explicit-constructor): expressions fuse here
     using Expression = std::remove_cvref_t<E>;
     static_assert(Expression::lanes == W || Expression::lanes == 1,
                   "varia::ad::Scalar: an expression with other than W or one lanes cannot be "

@@ -1,8 +1,8 @@
 // Autodiff vectors with Monte Carlo lanes: an n-vector is an n x W block of values and adjoints.
 #pragma once
 
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -73,9 +73,7 @@ class Vector {
   Eigen::Map<Block> adjoint() const { return Eigen::Map<Block>(adjoint_, size_, W); }
 
   /// Writable values, for functions that create a vector and fill it in.
-  Eigen::Map<Block> value_storage() const {
-    return Eigen::Map<Block>(value_, size_, W);
-  }
+  Eigen::Map<Block> value_storage() const { return Eigen::Map<Block>(value_, size_, W); }
 
   double* value_data() const { return value_; }
   double* adjoint_data() const { return adjoint_; }

@@ -2,8 +2,8 @@
 // products with data matrices (GEMM across lanes), reductions, arithmetic and elementwise maps.
 #pragma once
 
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -153,8 +153,7 @@ Vector<W> elementwise(const Vector<W>& vector) {
   result.value_storage().array() = Rule::value(vector.value().array());
   tape().on_backward([vector, result] {
     vector.adjoint().array() +=
-        result.adjoint().array() *
-        Rule::derivative(vector.value().array(), result.value().array());
+        result.adjoint().array() * Rule::derivative(vector.value().array(), result.value().array());
   });
   return result;
 }
@@ -162,8 +161,7 @@ Vector<W> elementwise(const Vector<W>& vector) {
 /// u + v, elementwise.
 template <int W>
 Vector<W> operator+(const Vector<W>& left, const Vector<W>& right) {
-  detail::check_sizes("varia::ad::operator+", "the right vector's size", left.size(),
-                      right.size());
+  detail::check_sizes("varia::ad::operator+", "the right vector's size", left.size(), right.size());
   Vector<W> result = Vector<W>::uninitialized(left.size());
   result.value_storage() = left.value() + right.value();
   tape().on_backward([left, right, result] {
@@ -176,8 +174,7 @@ Vector<W> operator+(const Vector<W>& left, const Vector<W>& right) {
 /// u - v, elementwise.
 template <int W>
 Vector<W> operator-(const Vector<W>& left, const Vector<W>& right) {
-  detail::check_sizes("varia::ad::operator-", "the right vector's size", left.size(),
-                      right.size());
+  detail::check_sizes("varia::ad::operator-", "the right vector's size", left.size(), right.size());
   Vector<W> result = Vector<W>::uninitialized(left.size());
   result.value_storage() = left.value() - right.value();
   tape().on_backward([left, right, result] {
@@ -190,8 +187,7 @@ Vector<W> operator-(const Vector<W>& left, const Vector<W>& right) {
 /// v + y and y + v for a data vector y, elementwise.
 template <class Derived, int W>
 Vector<W> operator+(const Vector<W>& vector, const Eigen::MatrixBase<Derived>& data) {
-  detail::check_sizes("varia::ad::operator+", "the data vector's size", vector.size(),
-                      data.size());
+  detail::check_sizes("varia::ad::operator+", "the data vector's size", vector.size(), data.size());
   Vector<W> result = Vector<W>::uninitialized(vector.size());
   result.value_storage() = vector.value().colwise() + data.derived().col(0);
   tape().on_backward([vector, result] { vector.adjoint() += result.adjoint(); });
@@ -206,8 +202,7 @@ Vector<W> operator+(const Eigen::MatrixBase<Derived>& data, const Vector<W>& vec
 /// v - y for a data vector y, elementwise.
 template <class Derived, int W>
 Vector<W> operator-(const Vector<W>& vector, const Eigen::MatrixBase<Derived>& data) {
-  detail::check_sizes("varia::ad::operator-", "the data vector's size", vector.size(),
-                      data.size());
+  detail::check_sizes("varia::ad::operator-", "the data vector's size", vector.size(), data.size());
   Vector<W> result = Vector<W>::uninitialized(vector.size());
   result.value_storage() = vector.value().colwise() - data.derived().col(0);
   tape().on_backward([vector, result] { vector.adjoint() += result.adjoint(); });
@@ -217,8 +212,7 @@ Vector<W> operator-(const Vector<W>& vector, const Eigen::MatrixBase<Derived>& d
 /// y - v for a data vector y, elementwise.
 template <class Derived, int W>
 Vector<W> operator-(const Eigen::MatrixBase<Derived>& data, const Vector<W>& vector) {
-  detail::check_sizes("varia::ad::operator-", "the data vector's size", vector.size(),
-                      data.size());
+  detail::check_sizes("varia::ad::operator-", "the data vector's size", vector.size(), data.size());
   Vector<W> result = Vector<W>::uninitialized(vector.size());
   result.value_storage() = (-vector.value()).colwise() + data.derived().col(0);
   tape().on_backward([vector, result] { vector.adjoint() -= result.adjoint(); });
@@ -245,12 +239,8 @@ Vector<W> operator*(const S& scale, const Vector<W>& vector) {
     tape().on_backward([s, vector, result] {
       const Eigen::Map<const Eigen::Matrix<double, 1, W>> s_lanes(s.value().data());
       vector.adjoint().array() += result.adjoint().array().rowwise() * s_lanes.array();
-      s.adjoint() += result.adjoint()
-                         .cwiseProduct(vector.value())
-                         .colwise()
-                         .sum()
-                         .transpose()
-                         .array();
+      s.adjoint() +=
+          result.adjoint().cwiseProduct(vector.value()).colwise().sum().transpose().array();
     });
     return result;
   } else {

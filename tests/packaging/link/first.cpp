@@ -1,3 +1,7 @@
 #include <varia/varia.hpp>
 
-int first_translation_unit() { return varia::version_major + 1 - varia::version_major; }
+// Records a gradient in this translation unit; the tape and arena are shared inline state.
+double first_translation_unit() {
+  const Eigen::Vector2d x(1.0, 2.0);
+  return varia::value_and_gradient([](const auto& v) { return v(0) * v(1); }, x).second(0);
+}

@@ -1,3 +1,6 @@
 #include <varia/varia.hpp>
 
-int second_translation_unit() { return varia::version_minor + 2 - varia::version_minor; }
+double second_translation_unit() {
+  const Eigen::Vector2d x(1.0, 2.0);
+  return varia::value_and_gradient([](const auto& v) { return varia::sum(v * 3.0); }, x).second(1);
+}
