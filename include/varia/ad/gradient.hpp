@@ -58,8 +58,13 @@ void differentiate_lanes(const F& f, const Eigen::MatrixXd& points, Eigen::Index
   ad::Tape& t = recording.tape();
   ad::Vector<W> x = ad::Vector<W>::uninitialized(dimension);
   auto x_values = x.value_storage();
-  for (Eigen::Index lane = 0; lane < W; ++lane) {
-    x_values.col(lane) = points.col(first + std::min<Eigen::Index>(lane, available - 1));
+  if (available == W) {
+    // One block copy; Eigen transposes it into the row-major lanes in cache-sized tiles.
+    x_values = points.middleCols(first, W);
+  } else {
+    for (Eigen::Index lane = 0; lane < W; ++lane) {
+      x_values.col(lane) = points.col(first + std::min<Eigen::Index>(lane, available - 1));
+    }
   }
 
   const ad::Scalar<W> result(f(x));

@@ -12,13 +12,15 @@
 namespace varia {
 namespace detail {
 
-/// log(1 + e) for e in [0, 1], vectorizable: with u = 1 + e rounded, log(u) * e / (u - 1) is
-/// accurate to a few ulps (Goldberg 1991, "What every computer scientist should know about
-/// floating-point arithmetic", theorem 4); u == 1 means e is below rounding, and log1p(e) = e.
+/// log(1 + e) for e in [0, 1], vectorizable, with one division: with u = 1 + e rounded,
+/// log1p(e) = log(u) - ((u - 1) - e) / u up to O(ulp^2), because u - 1 is exact and (u - 1) - e
+/// is the rounding error of u (the first term of log1p's expansion around u; Goldberg 1991,
+/// "What every computer scientist should know about floating-point arithmetic"). When u == 1 it
+/// gives e. Eigen vectorizes log but not log1p. Pass an evaluated e: it is read three times.
 template <class E>
 auto log1p_small(const Eigen::ArrayBase<E>& e) {
   const auto u = 1.0 + e.derived();
-  return (u == 1.0).select(e.derived(), u.log() * e.derived() / (u - 1.0));
+  return u.log() - ((u - 1.0) - e.derived()) / u;
 }
 
 /// exp(-|x|), the common factor of the logistic functions.
@@ -27,11 +29,15 @@ auto exp_negative_abs(const Eigen::ArrayBase<X>& x) {
   return (-x.derived().abs()).exp();
 }
 
-/// The logistic function 1 / (1 + exp(-x)) from x and e = exp(-|x|).
+/// The logistic function 1 / (1 + exp(-x)) from x and e = exp(-|x|), with one division:
+/// 1 / (1 + e) for x >= 0 and e / (1 + e) otherwise.
 template <class X, class E>
 auto logistic_from(const Eigen::ArrayBase<X>& x, const Eigen::ArrayBase<E>& e) {
-  return (x.derived() >= 0.0).select(1.0 / (1.0 + e.derived()), e.derived() / (1.0 + e.derived()));
+  return (x.derived() >= 0.0).select(1.0, e.derived()) / (1.0 + e.derived());
 }
+
+template <class X>
+using array_like_t = Eigen::Array<double, X::RowsAtCompileTime, X::ColsAtCompileTime>;
 
 inline double logistic_scalar(double x) {
   const double e = std::exp(-std::abs(x));
@@ -42,8 +48,8 @@ struct InvLogitRule {
   static double value(double x) { return logistic_scalar(x); }
   template <class X>
   static auto value(const Eigen::ArrayBase<X>& x) {
-    const Eigen::Array<double, X::RowsAtCompileTime, X::ColsAtCompileTime> e = exp_negative_abs(x);
-    return logistic_from(x, e).eval();
+    const array_like_t<X> e = exp_negative_abs(x);
+    return array_like_t<X>(logistic_from(x, e));
   }
   template <class X, class V>
   static auto derivative(const X&, const V& value) {
@@ -55,7 +61,9 @@ struct Log1pExpRule {
   static double value(double x) { return std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))); }
   template <class X>
   static auto value(const Eigen::ArrayBase<X>& x) {
-    return x.derived().max(0.0) + log1p_small(exp_negative_abs(x));
+    // exp(-|x|) is evaluated once: an unevaluated expression would take it once per use.
+    const array_like_t<X> e = exp_negative_abs(x);
+    return array_like_t<X>(x.derived().max(0.0) + log1p_small(e));
   }
   template <class X, class V>
   static auto derivative(const X& x, const V&) {
@@ -67,7 +75,8 @@ struct LogSigmoidRule {
   static double value(double x) { return std::min(x, 0.0) - std::log1p(std::exp(-std::abs(x))); }
   template <class X>
   static auto value(const Eigen::ArrayBase<X>& x) {
-    return x.derived().min(0.0) - log1p_small(exp_negative_abs(x));
+    const array_like_t<X> e = exp_negative_abs(x);
+    return array_like_t<X>(x.derived().min(0.0) - log1p_small(e));
   }
   template <class X, class V>
   static auto derivative(const X& x, const V&) {

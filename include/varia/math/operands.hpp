@@ -174,6 +174,157 @@ class Operand {
   int lanes_ = W;
 };
 
+/// A data argument's values with direct access, or the argument evaluated: Eigen product and
+/// other expressions are evaluated once here instead of once per element read.
+template <class T>
+decltype(auto) evaluate_data(const T& argument) {
+  using Plain = std::remove_cvref_t<T>;
+  if constexpr (ad::EigenDense<Plain>) {
+    if constexpr ((Plain::Flags & Eigen::DirectAccessBit) &&
+                  std::is_same_v<typename Plain::Scalar, double>) {
+      return (argument);
+    } else {
+      return argument.template cast<double>().eval();
+    }
+  } else {
+    return (argument);
+  }
+}
+
+/// An argument of a fused density that records its partial derivatives in the forward pass, so
+/// that the backward pass reads neither the argument's values nor the caller's data.
+///  - flat() returns the n x W values as a flat array expression (element i, lane l at
+///    i * W + l), valid during the forward pass only. Contiguous data is read in place when
+///    W == 1, and a scalar is never copied per element.
+///  - set_partials(first, rows, p) records d term / d argument for the rows x W flat entries of
+///    elements [first, first + rows). A vector stores them, and a scalar stores their sum per lane.
+///  - backward(g) adds g times the recorded partials to the argument's adjoints.
+template <int W, class T>
+class LaneOperand {
+  using Plain = std::remove_cvref_t<T>;
+
+ public:
+  static constexpr bool is_autodiff = detail::is_autodiff<Plain>();
+  static constexpr bool is_constant_scalar = std::is_arithmetic_v<Plain>;
+  static constexpr bool is_autodiff_vector = ad::VectorExpression<Plain>;
+  static constexpr bool is_autodiff_scalar = ad::ScalarExpression<Plain>;
+  static constexpr bool is_data_vector = ad::EigenDense<Plain>;
+  static constexpr int argument_lanes = detail::argument_lanes<Plain>();
+
+  LaneOperand(const T& argument, Eigen::Index size) : size_(size) {
+    if constexpr (is_constant_scalar) {
+      constant_ = static_cast<double>(argument);
+    } else if constexpr (is_autodiff_vector) {
+      static_assert(Plain::lanes == W, "varia: autodiff vectors in one call must have equal lanes");
+      values_ = argument.value_data();
+      adjoint_ = argument.adjoint_data();
+      partials_ = ad::tape().uninitialized(flat_size());
+    } else if constexpr (is_autodiff_scalar) {
+      const ad::Scalar<Plain::lanes> scalar(argument);
+      values_ = scalar.value().data();
+      adjoint_ = scalar.adjoint().data();
+      partials_ = ad::tape().zeros(W);
+    } else {
+      constexpr bool direct =
+          (Plain::Flags & Eigen::DirectAccessBit) && std::is_same_v<typename Plain::Scalar, double>;
+      if constexpr (direct && W == 1) {
+        if (argument.innerStride() == 1) {
+          values_ = argument.data();
+          return;
+        }
+      }
+      const auto& data = evaluate_data(argument);
+      double* copy = ad::tape().uninitialized(flat_size());
+      for (Eigen::Index i = 0; i < size_; ++i) {
+        Eigen::Map<Eigen::Array<double, W, 1>>(copy + i * W).setConstant(data(i));
+      }
+      values_ = copy;
+    }
+  }
+
+  std::size_t flat_size() const { return static_cast<std::size_t>(size_ * W); }
+  Eigen::Index size() const { return size_; }
+
+  /// Returns the n x W values as a flat array expression, valid during the forward pass only.
+  auto flat() const {
+    const auto count = static_cast<Eigen::Index>(flat_size());
+    if constexpr (is_constant_scalar) {
+      return Eigen::ArrayXd::Constant(count, constant_);
+    } else if constexpr (is_autodiff_scalar && argument_lanes == 1) {
+      return Eigen::ArrayXd::Constant(count, values_[0]);
+    } else if constexpr (is_autodiff_scalar) {
+      using LaneMap = Eigen::Map<const Eigen::Array<double, W, 1>>;
+      return Eigen::Replicate<const LaneMap, Eigen::Dynamic, 1>(LaneMap(values_), size_, 1);
+    } else {
+      return Eigen::Map<const Eigen::ArrayXd>(values_, count);
+    }
+  }
+
+  /// The argument's value when it is a double.
+  double constant() const { return constant_; }
+
+  /// Records the partials of the terms of elements [first, first + rows) with respect to this
+  /// argument, as rows x W flat entries. Does nothing for data.
+  template <class P>
+  void set_partials(Eigen::Index first, Eigen::Index rows, const Eigen::ArrayBase<P>& partials) {
+    if constexpr (is_autodiff_vector) {
+      Eigen::Map<Eigen::ArrayXd>(partials_ + first * W, rows * W) = partials.derived();
+    } else if constexpr (is_autodiff_scalar) {
+      Eigen::Map<Eigen::Array<double, W, 1>> sums(partials_);
+      if constexpr (W == 1) {
+        sums(0) += partials.derived().sum();
+      } else {
+        for (Eigen::Index r = 0; r < rows; ++r) {
+          sums += partials.derived().template segment<W>(r * W);
+        }
+      }
+    }
+  }
+
+  /// Adds the lanes of g times the recorded partials to the argument's adjoints.
+  void backward(const double* g) const {
+    if constexpr (is_autodiff_vector) {
+      Eigen::Map<ad::LaneBlock<W>> adjoint(adjoint_, size_, W);
+      const Eigen::Map<const ad::LaneBlock<W>> partials(partials_, size_, W);
+      if constexpr (W == 1) {
+        adjoint.noalias() += g[0] * partials;
+      } else {
+        const Eigen::Map<const Eigen::Array<double, 1, W>> lanes(g);
+        adjoint.array() += partials.array().rowwise() * lanes;
+      }
+    } else if constexpr (is_autodiff_scalar) {
+      const Eigen::Map<const Eigen::Array<double, W, 1>> lanes(g);
+      const Eigen::Map<const Eigen::Array<double, W, 1>> sums(partials_);
+      if constexpr (argument_lanes == W) {
+        Eigen::Map<Eigen::Array<double, W, 1>>(adjoint_) += lanes * sums;
+      } else {
+        adjoint_[0] += (lanes * sums).sum();
+      }
+    }
+  }
+
+ private:
+  Eigen::Index size_;
+  double constant_ = 0.0;
+  const double* values_ = nullptr;
+  double* adjoint_ = nullptr;
+  double* partials_ = nullptr;
+};
+
+/// Sums flat rows x W terms over the rows, giving one value per lane, without storing them.
+template <int W, class T>
+Eigen::Array<double, W, 1> sum_rows_per_lane(const Eigen::ArrayBase<T>& terms, Eigen::Index rows) {
+  if constexpr (W == 1) {
+    return Eigen::Array<double, 1, 1>::Constant(terms.derived().sum());
+  } else {
+    Eigen::Array<double, W, 1> sums = Eigen::Array<double, W, 1>::Zero();
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      sums += terms.derived().template segment<W>(r * W);
+    }
+    return sums;
+  }
+}
+
 /// Sums flat n x W terms over the n elements, giving one value per lane.
 template <int W, class T>
 Eigen::Array<double, W, 1> sum_per_lane(const Eigen::ArrayBase<T>& terms, Eigen::Index size) {
@@ -225,9 +376,10 @@ void check_data(const char* function, const char* name, const T& argument, const
         fail(static_cast<double>(argument), -1);
       }
     } else {
-      for (Eigen::Index i = 0; i < argument.size(); ++i) {
-        if (!valid(static_cast<double>(argument(i)))) {
-          fail(static_cast<double>(argument(i)), i);
+      const auto& values = evaluate_data(argument);
+      for (Eigen::Index i = 0; i < values.size(); ++i) {
+        if (!valid(static_cast<double>(values(i)))) {
+          fail(static_cast<double>(values(i)), i);
         }
       }
     }

@@ -40,6 +40,29 @@ struct StandardNormal {
   }
 };
 
+// The non-centered eight schools likelihood shape: parameters mu, log tau and theta[0..3];
+// an autodiff vector y - tau theta against an autodiff scalar mu and a data vector sigma.
+struct NonCenteredSchools {
+  Eigen::VectorXd y = Eigen::Vector4d(28.0, 8.0, -3.0, 7.0);
+  Eigen::VectorXd sigma = Eigen::Vector4d(15.0, 10.0, 16.0, 11.0);
+  template <class T>
+  auto operator()(const T& x) const {
+    const auto tau = varia::exp(x(1));
+    return varia::normal_lpdf(x(0), 0.0, 5.0) + varia::normal_lpdf(x.tail(4), 0.0, 1.0) +
+           varia::normal_lpdf(y - tau * x.tail(4), x(0), sigma);
+  }
+};
+
+// Data y given as an Eigen product expression, against vector mu and scalar sigma.
+struct ProductData {
+  Eigen::MatrixXd a = Eigen::Matrix3d::Identity() * 0.5 + Eigen::Matrix3d::Constant(0.25);
+  Eigen::VectorXd b = Eigen::Vector3d(1.0, -2.0, 0.5);
+  template <class T>
+  auto operator()(const T& x) const {
+    return varia::normal_lpdf(a * b, x.head(3), varia::exp(x(3)));
+  }
+};
+
 }  // namespace
 
 TEST_CASE("normal_lpdf of doubles matches the formula") {
@@ -66,6 +89,22 @@ TEST_CASE("normal_lpdf gradient with constant parameters") {
         varia::value_and_gradient(StandardNormal{}, Eigen::VectorXd(points.col(s)));
     CHECK(gradient.isApprox(-points.col(s), 1e-14));
   }
+}
+
+TEST_CASE("normal_lpdf gradient with a vector, a shared scalar mean and data sigma") {
+  varia::test::expect_ad(NonCenteredSchools{}, varia::test::uniform_points(6, 30, -2.0, 2.0));
+}
+
+TEST_CASE("normal_lpdf gradient with data given as a product expression") {
+  varia::test::expect_ad(ProductData{}, varia::test::uniform_points(4, 30, -2.0, 2.0));
+  const ProductData model;
+  const Eigen::Vector3d y = model.a * model.b;
+  const Eigen::Vector4d x(0.1, -0.2, 0.3, 0.4);
+  double expected = 0.0;
+  for (Eigen::Index i = 0; i < 3; ++i) {
+    expected += normal_reference(y(i), x(i), std::exp(x(3)));
+  }
+  CHECK(model(Eigen::VectorXd(x)) == Approx(expected).epsilon(1e-14));
 }
 
 TEST_CASE("normal_lpdf rejects invalid data") {

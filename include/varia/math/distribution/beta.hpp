@@ -92,7 +92,7 @@ auto beta_lpdf(const Y& y, const A& a, const B& b) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, a_operand, b_operand, log_y, log_one_minus_y, n, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       if constexpr (decltype(y_operand)::is_autodiff) {
         const auto a_minus_one = a_operand.flat() - 1.0;

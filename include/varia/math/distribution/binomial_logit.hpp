@@ -114,7 +114,7 @@ auto binomial_logit_lpmf(const S& n, const T& N, const A& alpha) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([n_operand, trials_operand, alpha_operand, e, size, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, size);
       alpha_operand.add_adjoint(
           g * (n_operand.flat() -

@@ -72,7 +72,7 @@ auto cauchy_lpdf(const Y& y, const M& mu, const S& sigma) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, mu_operand, sigma_operand, z, n, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       // d/dy = -2 z / (sigma (1 + z^2)), and d/dmu is its negative.
       const auto scaled = detail::evaluate_in_arena(2.0 * g * detail::over_one_plus_square(z) /

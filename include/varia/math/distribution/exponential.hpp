@@ -47,7 +47,7 @@ auto exponential_lpdf(const Y& y, const L& lambda) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, lambda_operand, n, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       if constexpr (decltype(y_operand)::is_autodiff) {
         y_operand.add_adjoint(-g * lambda_operand.flat());

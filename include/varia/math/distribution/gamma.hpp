@@ -106,7 +106,7 @@ auto gamma_lpdf(const Y& y, const A& alpha, const B& beta) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, alpha_operand, beta_operand, log_y, n, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       if constexpr (decltype(y_operand)::is_autodiff) {
         const auto shape_minus_one = alpha_operand.flat() - 1.0;

@@ -65,7 +65,7 @@ auto lognormal_lpdf(const Y& y, const M& mu, const S& sigma) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, mu_operand, sigma_operand, z, n, result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       const auto scaled = detail::evaluate_in_arena(g * z / sigma_operand.flat());
       if constexpr (decltype(y_operand)::is_autodiff) {

@@ -124,7 +124,7 @@ auto multi_normal_cholesky_lpdf(const Y& y, const M& mu, const Eigen::MatrixBase
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = -0.5 * z.colwise().squaredNorm().transpose().array() - normalizing_constant;
-    t.on_backward([y_operand, mu_operand, factor, z_data, k, result_adjoint] {
+    t.on_backward([=] {
       // The partial for mu is L^-T z, scaled per lane by the output's adjoint.
       const Eigen::Map<const Eigen::Array<double, 1, W>> g(result_adjoint);
       double* partial_data = ad::tape().uninitialized(static_cast<std::size_t>(k * W));

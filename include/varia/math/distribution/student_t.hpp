@@ -112,8 +112,7 @@ auto student_t_lpdf(const Y& y, const N& nu, const M& mu, const S& sigma) {
     double* result_adjoint = t.zeros(W);
     Eigen::Map<Eigen::Array<double, W, 1>> result_map(result_value);
     result_map = value;
-    t.on_backward([y_operand, nu_operand, mu_operand, sigma_operand, u, log1p_u_squared, n,
-                   result_adjoint] {
+    t.on_backward([=] {
       const auto g = detail::repeat_per_element<W>(result_adjoint, n);
       const auto nu_values = nu_operand.flat();
       const auto sigma_values = sigma_operand.flat();
