@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang clang-format
-  libeigen3-dev catch2 libbenchmark-dev librandom123-dev
+  cmake ninja-build g++ clang libclang-rt-14-dev clang-format
+  libeigen3-dev catch2 libbenchmark-dev librandom123-dev nlohmann-json3-dev
   python3 python3-numpy python3-scipy python3-matplotlib
 )
 
