@@ -45,6 +45,23 @@
 #include <varia/random/philox.hpp>
 #include <varia/random/uniform_bits.hpp>
 
+#include <varia/estimator/estimator.hpp>
+#include <varia/estimator/reparameterization.hpp>
+#include <varia/estimator/score_function.hpp>
+#include <varia/estimator/sticking_the_landing.hpp>
+#include <varia/family/family.hpp>
+#include <varia/family/full_rank_gaussian.hpp>
+#include <varia/family/low_rank_gaussian.hpp>
+#include <varia/family/mean_field_gaussian.hpp>
+#include <varia/family/student_t_location_scale.hpp>
+#include <varia/model/log_density.hpp>
+#include <varia/model/parameter_layout.hpp>
+#include <varia/model/transforms.hpp>
+#include <varia/objective/cubo.hpp>
+#include <varia/objective/elbo.hpp>
+#include <varia/objective/iwae.hpp>
+#include <varia/objective/objective.hpp>
+#include <varia/objective/renyi.hpp>
 #include <varia/optim/adam.hpp>
 #include <varia/optim/advi_step_sequence.hpp>
 #include <varia/optim/averaging.hpp>
@@ -57,3 +74,4 @@
 #include <varia/diagnostics/generalized_pareto.hpp>
 #include <varia/diagnostics/importance_sampling.hpp>
 #include <varia/diagnostics/psis.hpp>
+#include <varia/fit.hpp>

@@ -1,6 +1,7 @@
 #include <varia/family/full_rank_gaussian.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -126,8 +127,9 @@ TEST_CASE("FullRankGaussian rejects bad input", "[family][full_rank]") {
                   std::invalid_argument);
   CHECK_THROWS_AS(FullRankGaussian::from_mean_and_covariance(mean, Eigen::Matrix3d::Identity()),
                   std::invalid_argument);
-  CHECK_THROWS_AS(FullRankGaussian::from_mean_and_covariance(Eigen::Vector2d(NAN, 0.0),
-                                                             Eigen::Matrix2d::Identity()),
+  CHECK_THROWS_AS(FullRankGaussian::from_mean_and_covariance(
+                      Eigen::Vector2d(std::numeric_limits<double>::quiet_NaN(), 0.0),
+                      Eigen::Matrix2d::Identity()),
                   std::invalid_argument);
   CHECK_THROWS_AS(FullRankGaussian::from_mean_and_covariance(Eigen::VectorXd(), Eigen::MatrixXd()),
                   std::invalid_argument);
@@ -137,7 +139,7 @@ TEST_CASE("FullRankGaussian rejects bad input", "[family][full_rank]") {
                     "varia::FullRankGaussian::set_parameters: parameters.size() is 4, but must "
                     "be 5 (parameter_count())");
   Eigen::VectorXd parameters = Eigen::VectorXd::Zero(5);
-  parameters(4) = NAN;
+  parameters(4) = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH(family.set_parameters(parameters),
                     "varia::FullRankGaussian::set_parameters: parameters(4) is nan, but must be "
                     "finite");

@@ -1,6 +1,7 @@
 #include <varia/family/low_rank_gaussian.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -131,7 +132,7 @@ TEST_CASE("LowRankGaussian rejects bad input", "[family][low_rank]") {
   LowRankGaussian family(2, 1);
   CHECK_THROWS_AS(family.set_parameters(Eigen::VectorXd::Zero(5)), std::invalid_argument);
   Eigen::VectorXd parameters = Eigen::VectorXd::Zero(6);
-  parameters(3) = -INFINITY;
+  parameters(3) = -std::numeric_limits<double>::infinity();
   CHECK_THROWS_AS(family.set_parameters(parameters), std::invalid_argument);
 
   Eigen::MatrixXd out;

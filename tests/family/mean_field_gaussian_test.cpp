@@ -1,6 +1,7 @@
 #include <varia/family/mean_field_gaussian.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -105,8 +106,9 @@ TEST_CASE("MeanFieldGaussian rejects bad input", "[family][mean_field]") {
       MeanFieldGaussian::from_mean_and_standard_deviation(mean, Eigen::Vector2d(1.0, -1.0)),
       "varia::MeanFieldGaussian::from_mean_and_standard_deviation: standard_deviation(1) is -1, "
       "but must be positive and finite");
-  CHECK_THROWS_AS(MeanFieldGaussian::from_mean_and_standard_deviation(Eigen::Vector2d(NAN, 0.0),
-                                                                      Eigen::Vector2d(1.0, 1.0)),
+  CHECK_THROWS_AS(MeanFieldGaussian::from_mean_and_standard_deviation(
+                      Eigen::Vector2d(std::numeric_limits<double>::quiet_NaN(), 0.0),
+                      Eigen::Vector2d(1.0, 1.0)),
                   std::invalid_argument);
 
   MeanFieldGaussian family(2);
@@ -114,7 +116,7 @@ TEST_CASE("MeanFieldGaussian rejects bad input", "[family][mean_field]") {
                     "varia::MeanFieldGaussian::set_parameters: parameters.size() is 3, but must "
                     "be 4 (parameter_count())");
   Eigen::VectorXd parameters = Eigen::VectorXd::Zero(4);
-  parameters(2) = INFINITY;
+  parameters(2) = std::numeric_limits<double>::infinity();
   CHECK_THROWS_AS(family.set_parameters(parameters), std::invalid_argument);
 
   Eigen::MatrixXd out;

@@ -1,6 +1,7 @@
 #include <varia/family/student_t_location_scale.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -117,8 +118,10 @@ TEST_CASE("StudentTLocationScale rejects bad input", "[family][student_t]") {
   CHECK_THROWS_WITH(StudentTLocationScale(2, 0.0),
                     "varia::StudentTLocationScale: degrees_of_freedom is 0, but must be positive "
                     "and finite");
-  CHECK_THROWS_AS(StudentTLocationScale(2, INFINITY), std::invalid_argument);
-  CHECK_THROWS_AS(StudentTLocationScale(2, NAN), std::invalid_argument);
+  CHECK_THROWS_AS(StudentTLocationScale(2, std::numeric_limits<double>::infinity()),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(StudentTLocationScale(2, std::numeric_limits<double>::quiet_NaN()),
+                  std::invalid_argument);
   CHECK_THROWS_AS(StudentTLocationScale::from_location_and_scale_matrix(
                       Eigen::Vector2d(0.0, 0.0), Eigen::Matrix2d::Identity(), -1.0),
                   std::invalid_argument);
