@@ -209,12 +209,16 @@ class Runner {
         try {
           records[index] = job.fit();
           const pdb::FitRecord& record = *records[index];
+          const std::string start_note =
+              record.laplace_used ? ""
+                                  : ", without the Laplace start (" + record.laplace_message + ")";
           std::fprintf(stderr,
                        "%s %s seed %d: %lld iterations (%s), k-hat %.2f, worst standardized "
-                       "error %.3f, %.2f s\n",
+                       "error %.3f, %.2f s%s\n",
                        posterior.c_str(), job.family.c_str(), job.seed, record.iterations,
                        record.stop_reason.c_str(), record.k_hat,
-                       pdb::worst_standardized_error(record), record.wall_seconds);
+                       pdb::worst_standardized_error(record), record.wall_seconds,
+                       start_note.c_str());
         } catch (const std::exception& error) {
           ++failures;
           std::fprintf(stderr, "%s %s seed %d: fit failed: %s\n", posterior.c_str(),
@@ -268,6 +272,8 @@ class Runner {
     record.wall_seconds = result.wall_seconds;
     record.dropped_samples = static_cast<long long>(result.dropped_samples);
     record.rejected_steps = static_cast<long long>(result.rejected_steps);
+    record.laplace_used = result.laplace.used;
+    record.laplace_message = result.laplace.message;
     record.parameters = pdb::score_draws(reference, names, draws);
     if (seed == 1) {
       // Traces and draws of the first seed feed the plots; the other seeds keep results.json

@@ -90,6 +90,10 @@ struct FitRecord {
   long long dropped_samples = 0;
   /// Steps the fit rejected and retried with a smaller step size.
   long long rejected_steps = 0;
+  /// Whether the fit started from the whitened Laplace approximation, and the map it used or
+  /// the reason it did not.
+  bool laplace_used = false;
+  std::string laplace_message;
   double wall_seconds = 0.0;
   /// Objective per iteration; empty when not recorded.
   std::vector<double> objective_trace;
@@ -163,6 +167,8 @@ inline nlohmann::json to_json(const FitRecord& record) {
                              {"wall_seconds", record.wall_seconds},
                              {"dropped_samples", record.dropped_samples},
                              {"rejected_steps", record.rejected_steps},
+                             {"laplace_used", record.laplace_used},
+                             {"laplace_message", record.laplace_message},
                              {"parameters", std::move(parameters)}};
   if (!record.objective_trace.empty()) {
     document["objective_trace"] = std::move(trace);
@@ -187,6 +193,8 @@ inline FitRecord fit_record_from_json(const nlohmann::json& document) {
   record.wall_seconds = document.at("wall_seconds").get<double>();
   record.dropped_samples = document.value("dropped_samples", 0LL);
   record.rejected_steps = document.value("rejected_steps", 0LL);
+  record.laplace_used = document.value("laplace_used", false);
+  record.laplace_message = document.value("laplace_message", std::string());
   if (document.contains("objective_trace")) {
     for (const nlohmann::json& value : document.at("objective_trace")) {
       record.objective_trace.push_back(io_detail::number_from_json(value));

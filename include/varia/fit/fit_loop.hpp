@@ -238,7 +238,14 @@ bool choose_whitening(const M& model, const Q& family, const LaplaceOptions& opt
   outcome.mode_search_iterations = laplace.mode_search.iterations;
   outcome.gradient_evaluations = laplace.gradient_evaluations;
   outcome.mode_log_density = laplace.mode_search.log_density;
-  if (!laplace.mode_search.converged) {
+  // A search that ends at its iteration limit at a finite point is usually close to the mode
+  // of a badly conditioned posterior (the last steps creep along a narrow ridge), and the
+  // Hessian there still whitens it well; the stochastic optimization then corrects the
+  // location. Only a search without a finite end point falls back to the family.
+  const bool finite_end = std::isfinite(laplace.mode_search.log_density) &&
+                          laplace.mode_search.mode.allFinite() &&
+                          laplace.mode_search.gradient.allFinite();
+  if (!laplace.mode_search.converged && !finite_end) {
     outcome.message =
         "started from the family: the mode search failed (" + laplace.mode_search.message + ")";
     return false;
@@ -255,6 +262,10 @@ bool choose_whitening(const M& model, const Q& family, const LaplaceOptions& opt
     map = AffineWhitening::diagonal(laplace.mode_search.mode, scale);
     outcome.message = "whitened by 1 / sqrt(diag(-H)) at the mode";
   }
+  if (!laplace.mode_search.converged) {
+    outcome.message +=
+        " at the last point of the mode search (" + laplace.mode_search.message + ")";
+  }
   outcome.used = true;
   return true;
 }
@@ -266,7 +277,8 @@ bool choose_whitening(const M& model, const Q& family, const LaplaceOptions& opt
 ///
 /// With options.initialization = Initialization::laplace (the default) and a family that has a
 /// WhiteningRule, the fit first computes varia::laplace_approximation from family.mean(). When
-/// the mode search converges and -H is positive definite, the optimization runs on the
+/// the mode search ends at a finite point (converged, or at its iteration limit) and -H is
+/// positive definite there, the optimization runs on the
 /// WhitenedModel z = mode + S u from the family's WhiteningRule::start (location 0, identity
 /// scale, so the family's own location and scale are not used), and the fitted family is mapped
 /// back to z. S is the Cholesky factor of (-H)^-1 for FullRankGaussian and

@@ -38,8 +38,8 @@ enum class Initialization {
   /// Find the mode with L-BFGS, take the Hessian there and fit in coordinates where the Laplace
   /// approximation is N(0, I), starting from q = N(0, I) in those coordinates. This applies to
   /// the families with a WhiteningRule (fit/whitening.hpp). Other families start as with
-  /// `family`, and so does a fit whose mode search fails or whose Hessian is not negative
-  /// definite.
+  /// `family`, and so does a fit whose mode search ends at a non-finite point or whose Hessian
+  /// is not negative definite there.
   laplace,
   /// Start from the family as passed to varia::fit.
   family,
