@@ -42,7 +42,7 @@ struct SgdCase {
 };
 
 struct NesterovCase {
-  static constexpr const char* name = "varia::Sgd";
+  [[maybe_unused]] static constexpr const char* name = "varia::Sgd";
   static varia::Sgd make() {
     return varia::Sgd({.learning_rate = 1e-3, .momentum = 0.9, .nesterov = true});
   }
