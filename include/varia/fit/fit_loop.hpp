@@ -238,10 +238,10 @@ bool choose_whitening(const M& model, const Q& family, const LaplaceOptions& opt
   outcome.mode_search_iterations = laplace.mode_search.iterations;
   outcome.gradient_evaluations = laplace.gradient_evaluations;
   outcome.mode_log_density = laplace.mode_search.log_density;
-  // A search that ends at its iteration limit at a finite point is usually close to the mode
-  // of a badly conditioned posterior (the last steps creep along a narrow ridge), and the
-  // Hessian there still whitens it well; the stochastic optimization then corrects the
-  // location. Only a search without a finite end point falls back to the family.
+  // On a badly conditioned posterior the last steps of the search creep along a narrow ridge,
+  // so a search that stops at its iteration limit at a finite point is usually close to the
+  // mode. The Hessian there still whitens the posterior well, and the stochastic optimization
+  // then corrects the location. Only a search without a finite end point falls back.
   const bool finite_end = std::isfinite(laplace.mode_search.log_density) &&
                           laplace.mode_search.mode.allFinite() &&
                           laplace.mode_search.gradient.allFinite();
@@ -287,8 +287,8 @@ bool choose_whitening(const M& model, const Q& family, const LaplaceOptions& opt
 /// objective values in the traces are the same in both coordinates, because the whitened model
 /// adds log |det S|.
 /// NOTE: a Laplace start at or near the optimum can let the convergence rule stop at its first
-/// possible check, before the step size has decayed, so the reported point keeps more optimizer
-/// noise than a longer fit from N(0, I) would.
+/// possible check, before the step size has decayed. The reported point then keeps more
+/// optimizer noise than a longer fit from N(0, I) would.
 ///
 /// `parts` are optional, in any order, at most one of each kind: an objective (default
 /// varia::Elbo), a gradient estimator (default varia::Reparameterization) and an optimizer

@@ -93,7 +93,7 @@ auto normal_lpdf(const Y& y_argument, const M& mu_argument, const S& sigma_argum
         }
       }
     }
-    // z now holds z / sigma where y or mu needs it.
+    // z now contains z / sigma where y or mu needs it.
     y_operand.set_partials(0, n, -z);
     mu_operand.set_partials(0, n, z);
 
